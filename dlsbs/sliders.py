@@ -25,6 +25,10 @@ from matplotlib.figure import Figure
 STATIC_ENV_VAR = "DLSBS_STATIC_WIDGETS"
 PNG_DPI = 90
 
+# Every demo made in this process, for scripts/benchmark.py: the title, the grid
+# and, per framework, the function a slider move calls (its live update cost).
+DEMOS = []
+
 
 def grid_points(grid):
     """All combinations of ``grid`` as dicts, in row-major order (last parameter fastest)."""
@@ -32,7 +36,7 @@ def grid_points(grid):
     return [dict(zip(names, combo)) for combo in itertools.product(*grid.values())]
 
 
-def slider_demo(render, grid, *, static=None, labels=None, start=None):
+def slider_demo(render, grid, *, static=None, labels=None, start=None, title=None, runs=None):
     """Sliders over ``grid`` that show ``render(**params)`` for the selected point.
 
     render: function of the grid's parameters returning a matplotlib Figure.
@@ -41,6 +45,8 @@ def slider_demo(render, grid, *, static=None, labels=None, start=None):
         environment variable DLSBS_STATIC_WIDGETS ("1" means static).
     labels: optional {parameter name: slider description}.
     start: optional {parameter name: initial value}; defaults to each first value.
+    title, runs: recorded in DEMOS for the benchmark script; ``runs`` maps a
+        framework name to the function of the grid's parameters that render calls.
     """
     grid = _validated_grid(grid)
     labels = _validated_subset("labels", labels or {}, grid)
@@ -48,6 +54,7 @@ def slider_demo(render, grid, *, static=None, labels=None, start=None):
     start_point.update(_validated_start(start or {}, grid))
     if static is None:
         static = os.environ.get(STATIC_ENV_VAR, "").strip() == "1"
+    DEMOS.append({"title": title or getattr(render, "__name__", "demo"), "grid": grid, "runs": dict(runs or {})})
 
     sliders = {
         name: widgets.SelectionSlider(

@@ -7,6 +7,7 @@ import pytest  # noqa: E402
 from ipywidgets.widgets.widget import _instances  # noqa: E402  (registry the saved widget state comes from)
 from ipywidgets.widgets.widget_link import Link  # noqa: E402
 
+from dlsbs import sliders  # noqa: E402
 from dlsbs.sliders import STATIC_ENV_VAR, grid_points, slider_demo  # noqa: E402
 
 GRID = {"lr": [1e-3, 1e-2, 0.1], "batch_size": [32, 128]}
@@ -214,3 +215,10 @@ def test_live_render_error_carries_the_parameters():
     lr.value = 1e-2
     with pytest.raises(RuntimeError, match=FAILURE):
         batch.value = 128
+
+
+def test_demos_are_recorded_for_the_benchmark(monkeypatch):
+    monkeypatch.setattr(sliders, "DEMOS", [])
+    run = lambda lr: None  # noqa: E731
+    slider_demo(CountingRender(), {"lr": [0.1, 1.0]}, static=False, title="demo", runs={"PyTorch": run})
+    assert sliders.DEMOS == [{"title": "demo", "grid": {"lr": (0.1, 1.0)}, "runs": {"PyTorch": run}}]
