@@ -1,0 +1,50 @@
+"""Checks of the built book's HTML that need no browser (run after `make book`)."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from test_course import ROOT, SOURCES
+
+HTML = ROOT / "_build" / "html"
+pytestmark = [
+    pytest.mark.browser,  # runs with the browser tests, after the book is built
+    pytest.mark.skipif(not (HTML / "index.html").exists(), reason="book not built: run `make book`"),
+]
+COLAB = re.compile(r'href="https://colab\.research\.google\.com/github/[^/"]+/[^/"]+/blob/[^/"]+/([^"]+)"')
+
+
+def page(source):
+    return HTML / source.relative_to(ROOT).with_suffix(".html")
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=lambda s: s.name)
+def test_colab_button_opens_the_chapters_own_notebook(source):
+    links = COLAB.findall(page(source).read_text(encoding="utf-8"))
+    assert links, f"no Open-in-Colab link on {page(source)}"
+    for target in links:
+        assert (ROOT / target).is_file(), f"Colab link points at {target}, which does not exist"
+        assert target == str(Path("notebooks", *source.relative_to(ROOT / "book").parts).with_suffix(".ipynb"))
+
+
+def test_every_colab_link_in_the_book_points_at_an_existing_notebook():
+    for html in HTML.rglob("*.html"):
+        for target in COLAB.findall(html.read_text(encoding="utf-8")):
+            assert target.endswith(".ipynb") and (ROOT / target).is_file(), (html, target)
+
+
+def test_execution_statistics_list_every_chapter_with_a_real_runtime():
+    text = (HTML / "book" / "about" / "execution-statistics.html").read_text(encoding="utf-8")
+    for source in SOURCES:
+        docname = str(source.relative_to(ROOT).with_suffix(""))
+        row = re.search(re.escape(docname) + r".*?</tr>", text, flags=re.S)
+        assert row, f"{docname} missing from the execution statistics"
+        seconds = [float(s) for s in re.findall(r"<td[^>]*>\s*([0-9]+\.[0-9]+)\s*</td>", row.group(0))]
+        assert seconds and max(seconds) > 1.0, f"{docname} shows no real execution time: {row.group(0)[:300]}"
+
+
+def test_glued_numbers_are_rendered():
+    for source in SOURCES:
+        text = page(source).read_text(encoding="utf-8")
+        assert "{glue" not in text and "glue:text" not in text, f"unresolved glue role in {page(source)}"
