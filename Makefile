@@ -11,7 +11,6 @@ STAMP := $(VENV)/.installed
 export TF_CPP_MIN_LOG_LEVEL := 3
 export TF_ENABLE_ONEDNN_OPTS := 0
 export KERAS_BACKEND := tensorflow
-export MPLBACKEND := Agg
 export PYTHONHASHSEED := 0
 
 .PHONY: book test unit notebooks browser vendor pair benchmark clean

@@ -5,10 +5,14 @@ from dlsbs.glue import GLUE_PREFIX, glue
 
 
 def published(monkeypatch, name, value, **kwargs):
+    """What glue() hands to IPython's display machinery."""
     shell = InteractiveShell.instance()
     outputs = []
     monkeypatch.setattr(shell.display_pub, "publish", lambda data, metadata=None, **_: outputs.append((data, metadata)))
-    glue(name, value, **kwargs)
+    try:
+        glue(name, value, **kwargs)
+    finally:
+        InteractiveShell.clear_instance()  # other tests expect no running shell
     return outputs
 
 
