@@ -20,4 +20,3 @@ def glue(name, value, display=False):
     prefix = "" if display else GLUE_PREFIX
     metadata["scrapbook"] = {"name": name, "mime_prefix": prefix}
     ipython_display({prefix + k: v for k, v in mimebundle.items()}, raw=True, metadata=metadata)
-    return value

@@ -4,6 +4,7 @@ import math
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.ticker import MaxNLocator
 
 DIVERGENCE_THRESHOLD = 1e6
 TITLE_SIZE = 13
@@ -29,7 +30,10 @@ def plot_curve(ax, values, *, label, x=None, threshold=DIVERGENCE_THRESHOLD, **p
     messages. Returns None when nothing finite was plotted.
     """
     values = np.asarray(values, dtype=float)
-    x = np.arange(1, len(values) + 1) if x is None else np.asarray(x)
+    if x is None:
+        x = np.arange(1, len(values) + 1)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # epochs: 1, 2, 3, not 1.5
+    x = np.asarray(x)
     if len(x) != len(values):
         raise ValueError(f"x has {len(x)} entries but values has {len(values)}")
     diverged_at = first_divergence(values, threshold=threshold)

@@ -124,3 +124,11 @@ def test_show_images_without_labels_and_bad_shape():
         show_images(np.zeros((5, 5)), title="bad")
     with pytest.raises(ValueError, match="2 labels for 3 images"):
         show_images(np.zeros((3, 5, 5)), ["a", "b"], title="bad")
+
+
+def test_epoch_axis_has_whole_numbers_only():
+    figure, ax = plt.subplots()
+    plot_curve(ax, [1.0, 0.5, 0.25, 0.2], label="run")
+    figure.canvas.draw()
+    assert all(float(t).is_integer() for t in ax.get_xticks())
+    plt.close(figure)
