@@ -4,11 +4,21 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pytest  # noqa: E402
+from IPython.core.interactiveshell import InteractiveShell  # noqa: E402
 from ipywidgets.widgets.widget import _instances  # noqa: E402  (registry the saved widget state comes from)
 from ipywidgets.widgets.widget_link import Link  # noqa: E402
 
 from dlsbs import sliders  # noqa: E402
 from dlsbs.sliders import STATIC_ENV_VAR, grid_points, slider_demo  # noqa: E402
+
+
+
+@pytest.fixture(autouse=True)
+def no_ipython_shell():
+    """With an IPython shell running (another test may start one), live mode shows render
+    errors inside its Output widget, as in Jupyter; these tests check the kernel-less path."""
+    InteractiveShell.clear_instance()
+
 
 GRID = {"lr": [1e-3, 1e-2, 0.1], "batch_size": [32, 128]}
 GRID3 = {"lr": [1e-3, 1e-2], "batch_size": [32, 64, 128], "optimizer": ["sgd", "adam"]}
