@@ -29,14 +29,14 @@ vendor: $(STAMP)
 book: $(STAMP) vendor
 	DLSBS_STATIC_WIDGETS=1 $(BIN)/jupyter-book build . -W -n --keep-going
 
-unit: $(STAMP)
+unit: $(STAMP) vendor
 	$(BIN)/python -m pytest -q -m "not browser" tests
 
 notebooks: $(STAMP)
 	DLSBS_OFFLINE=1 $(BIN)/python -m pytest -q --nbval-lax -p no:cacheprovider notebooks
 
 browser: $(STAMP)
-	$(BIN)/python -m pytest -q -m browser tests
+	DLSBS_REQUIRE_BROWSER=1 $(BIN)/python -m pytest -q -m browser tests
 
 test: unit notebooks
 	DLSBS_OFFLINE=1 $(MAKE) book

@@ -5,14 +5,18 @@ from pathlib import Path
 
 import pytest
 
+from conftest import cannot_run
 from test_course import ROOT, SOURCES
 
 HTML = ROOT / "_build" / "html"
-pytestmark = [
-    pytest.mark.browser,  # runs with the browser tests, after the book is built
-    pytest.mark.skipif(not (HTML / "index.html").exists(), reason="book not built: run `make book`"),
-]
+pytestmark = pytest.mark.browser  # runs with the browser tests, after the book is built
 COLAB = re.compile(r'href="https://colab\.research\.google\.com/github/[^/"]+/[^/"]+/blob/[^/"]+/([^"]+)"')
+
+
+@pytest.fixture(autouse=True)
+def built_book():
+    if not (HTML / "index.html").exists():
+        cannot_run("book not built: run `make book`")
 
 
 def page(source):
