@@ -25,6 +25,9 @@ import tempfile
 from fnmatch import fnmatch
 from pathlib import Path
 
+# The files the book's Sphinx extension checks for, relative to VENDOR.
+from dlsbs.sphinx_ext import VENDORED as REQUIRED
+
 ROOT = Path(__file__).resolve().parent.parent
 VENDOR = ROOT / "_static" / "vendor"
 STAMP = VENDOR / "VERSIONS.json"
@@ -47,8 +50,6 @@ PACKAGES: dict[str, list[tuple[str, str]]] = {
     ],
 }
 
-# Files the Sphinx extension (dlsbs.sphinx_ext) checks for, relative to VENDOR.
-REQUIRED = ["mathjax/tex-mml-chtml.js", "require.js", "jupyter-widgets/embed-amd.js"]
 
 
 def up_to_date() -> bool:
