@@ -46,13 +46,12 @@ def plot_curve(ax, values, *, label, x=None, threshold=DIVERGENCE_THRESHOLD, **p
     if diverged_at is None:
         return line
 
+    # an invisible line keeps every epoch on the x axis, also those after the divergence
+    ax.plot(x[[0, -1]], [0, 0], linestyle="none", transform=ax.get_xaxis_transform())
     if diverged_at > 0:  # ✕ on the last finite value, where the curve stops
         (marker,) = ax.plot([x[diverged_at - 1]], [values[diverged_at - 1]], color=color, **MARKER)
-    else:  # nothing finite: ✕ at the bottom edge over the first epoch, x range kept for the axis
-        (marker,) = ax.plot(
-            x[[0, -1]], [0.04, 0.04], color=color, markevery=[0],
-            transform=ax.get_xaxis_transform(), **MARKER,
-        )
+    else:  # nothing finite: ✕ at the bottom edge over the first epoch
+        (marker,) = ax.plot([x[0]], [0.04], color=color, transform=ax.get_xaxis_transform(), **MARKER)
     previous_messages = sum(text.get_gid() == MESSAGE_GID for text in ax.texts)
     ax.annotate(
         f"{label}: diverged at epoch {diverged_at + 1}",

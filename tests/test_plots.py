@@ -63,7 +63,7 @@ def test_diverging_curve_is_cut_and_labelled(ax):
     assert message.get_text() == "Keras: diverged at epoch 3"
     for plotted in ax.get_lines():
         assert np.all(np.isfinite(np.asarray(plotted.get_ydata(), dtype=float)))
-    marker = [plotted for plotted in ax.get_lines() if plotted is not line]
+    marker = [plotted for plotted in ax.get_lines() if plotted.get_marker() == "X"]
     assert len(marker) == 1
     assert list(marker[0].get_xdata()) == [2] and list(marker[0].get_ydata()) == [1.5]
 
@@ -131,4 +131,12 @@ def test_epoch_axis_has_whole_numbers_only():
     plot_curve(ax, [1.0, 0.5, 0.25, 0.2], label="run")
     figure.canvas.draw()
     assert all(float(t).is_integer() for t in ax.get_xticks())
+    plt.close(figure)
+
+
+def test_x_axis_keeps_the_epochs_after_a_divergence():
+    figure, ax = plt.subplots()
+    plot_curve(ax, [1.0, np.nan, np.nan, np.nan], label="run")
+    low, high = ax.get_xlim()
+    assert low <= 1 and high >= 4
     plt.close(figure)
