@@ -47,7 +47,8 @@ def plot_curve(ax, values, *, label, x=None, threshold=DIVERGENCE_THRESHOLD, **p
         return line
 
     # an invisible line keeps every epoch on the x axis, also those after the divergence
-    ax.plot(x[[0, -1]], [0, 0], linestyle="none", transform=ax.get_xaxis_transform())
+    ax.plot(x[[0, -1]], [0, 0], linestyle="none", color="none",  # a colour: no cycle step
+            transform=ax.get_xaxis_transform())
     if diverged_at > 0:  # ✕ on the last finite value, where the curve stops
         (marker,) = ax.plot([x[diverged_at - 1]], [values[diverged_at - 1]], color=color, **MARKER)
     else:  # nothing finite: ✕ at the bottom edge over the first epoch

@@ -140,3 +140,16 @@ def test_x_axis_keeps_the_epochs_after_a_divergence():
     low, high = ax.get_xlim()
     assert low <= 1 and high >= 4
     plt.close(figure)
+
+
+def test_message_and_marker_take_the_curves_colour():
+    figure, ax = plt.subplots()
+    first = plot_curve(ax, [1.0, 0.5, 0.4], label="PyTorch")
+    second = plot_curve(ax, [1.0, np.inf, np.inf], label="Keras")
+    all_diverged = plot_curve(ax, [np.nan, np.nan, np.nan], label="third")
+    assert all_diverged is None
+    cycle = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    assert [first.get_color(), second.get_color()] == cycle[:2]
+    colours = [text.get_color() for text in messages(ax)]
+    assert colours == [second.get_color(), cycle[2]]
+    plt.close(figure)
