@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from dlsbs.sphinx_ext import VENDORED, find_incomplete_runs
+from dlsbs.sphinx_ext import VENDORED, count_twin_tab_sets, find_incomplete_runs
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -221,6 +221,13 @@ def cell(tags=None, yaml=False, code="pass"):
 ])
 def test_find_incomplete_runs(body, expected):
     assert find_incomplete_runs(body) == expected
+
+
+def test_count_twin_tab_sets():
+    two_sets = (cell(["tab-pytorch"]) + cell(["tab-keras"]) + "\nText.\n\n"
+                + cell(["tab-keras"]) + cell(["tab-pytorch"]) + cell(["tab-keras"]))
+    assert count_twin_tab_sets(two_sets) == 2
+    assert count_twin_tab_sets(cell(["tab-pytorch"]) + cell() + cell(["tab-keras"])) == 0
 
 
 def test_find_incomplete_runs_skips_front_matter_and_reads_files(tmp_path):

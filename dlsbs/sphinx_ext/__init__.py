@@ -57,11 +57,27 @@ def _parse_tags(value: str) -> list[str]:
 def find_incomplete_runs(source: str | Path) -> list[tuple[int, str]]:
     """Find runs of framework-tagged code cells that lack PyTorch or Keras.
 
+    Returns ``(line, message)`` pairs, e.g. ``[(12, "framework tab run lacks Keras")]``
+    (see ``scan_framework_runs``).
+    """
+    return scan_framework_runs(source)[1]
+
+
+def count_twin_tab_sets(source: str | Path) -> int:
+    """How many tab-sets (runs with both a PyTorch and a Keras cell) a chapter has."""
+    runs = scan_framework_runs(source)[0]
+    return sum(len(frameworks) == len(FRAMEWORKS) for _, frameworks in runs)
+
+
+def scan_framework_runs(source: str | Path) -> tuple[list, list[tuple[int, str]]]:
+    """Find the runs of framework-tagged code cells and those that lack PyTorch or Keras.
+
     *source* is the text of a jupytext MyST notebook, or a path to one.  A run is
     a sequence of code cells tagged ``tab-pytorch``/``tab-keras`` with nothing
     between them but blank lines, ``+++`` cell breaks, ``%`` comments and cells
     MyST-NB removes (``remove-cell``); any other markdown or code cell ends it.
-    Returns ``(line, message)`` pairs, the line (1-based) being the fence of the
+    Returns ``(runs, problems)``: runs are ``(line, frameworks seen)`` pairs and
+    problems ``(line, message)`` pairs, the line (1-based) being the fence of the
     run's first cell, e.g. ``[(12, "framework tab run lacks Keras")]``.
     """
     if isinstance(source, Path) or (isinstance(source, str) and "\n" not in source
@@ -69,11 +85,13 @@ def find_incomplete_runs(source: str | Path) -> list[tuple[int, str]]:
         source = Path(source).read_text(encoding="utf-8")
     lines = source.splitlines()
     problems: list[tuple[int, str]] = []
+    runs: list[tuple[int, set[str]]] = []
     run: tuple[int, set[str]] | None = None  # (first line, frameworks seen)
 
     def end_run() -> None:
         nonlocal run
         if run:
+            runs.append(run)
             missing = [FRAMEWORKS[f] for f in FRAMEWORKS if f not in run[1]]
             if missing:
                 problems.append((run[0], f"framework tab run lacks {' and '.join(missing)}"))
@@ -126,7 +144,7 @@ def find_incomplete_runs(source: str | Path) -> list[tuple[int, str]]:
         else:
             run[1].update(found)
     end_run()
-    return problems
+    return runs, problems
 
 
 # --------------------------------------------------------------------------
