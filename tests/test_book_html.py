@@ -52,3 +52,17 @@ def test_glued_numbers_are_rendered():
     for source in SOURCES:
         text = page(source).read_text(encoding="utf-8")
         assert "{glue" not in text and "glue:text" not in text, f"unresolved glue role in {page(source)}"
+
+
+def test_citations_link_to_the_bibliography_of_their_own_page():
+    # A work cited in several chapters is listed in each chapter's bibliography
+    # (duplicate_citation warnings are suppressed in _config.yml for that reason).
+    cited = 0
+    for html in HTML.joinpath("book").rglob("*.html"):
+        text = html.read_text(encoding="utf-8")
+        for citation in re.findall(r'<span class="bibtex-citation"[^>]*>.*?</span>', text, flags=re.S):
+            for href in re.findall(r'href="([^"]*)"', citation):
+                cited += 1
+                assert href.startswith("#"), f"{html.name}: a citation links to another page: {href}"
+                assert f'id="{href[1:]}" role="doc-biblioentry"' in text, (html.name, href)
+    assert cited, "no citation found in the book"
