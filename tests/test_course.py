@@ -129,3 +129,21 @@ def test_toc_lists_exactly_the_pages_that_exist():
         assert (ROOT / f"{name}.md").exists(), f"_toc.yml lists {name}, which does not exist"
     on_disk = {str(p.relative_to(ROOT).with_suffix("")) for p in BOOK.rglob("*.md")}
     assert on_disk == listed, f"pages not in _toc.yml: {sorted(on_disk - listed)}"
+
+
+TAUGHT_PAGES = sorted(p for p in BOOK.rglob("*.md") if p.parent.name not in {"book", "about"})
+EXERCISE = re.compile(r"^(`{3,}|:{3,})\{exercise\}.*?\n(?::label: (\S+))?", re.M)
+SOLUTION = re.compile(r"^(?:`{3,}|:{3,})\{solution\} (\S+)\s*$", re.M)
+
+
+@pytest.mark.parametrize("page", TAUGHT_PAGES, ids=lambda p: str(p.relative_to(BOOK)))
+def test_every_chapter_ends_with_a_summary_and_three_solved_exercises(page):
+    text = page.read_text(encoding="utf-8")
+    assert re.search(r"^## Summary", text, re.M), "no '## Summary' section"
+    exercises = EXERCISE.findall(text)
+    assert len(exercises) >= 3, f"only {len(exercises)} exercises"
+    labels = [label for _, label in exercises]
+    assert all(labels), "every exercise needs a :label: for its solution"
+    solved = SOLUTION.findall(text)
+    assert sorted(solved) == sorted(labels), "every exercise needs exactly one solution"
+    assert text.count(":class: dropdown") >= len(labels), "solutions are hidden in a dropdown"
