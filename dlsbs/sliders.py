@@ -11,6 +11,7 @@ A chapter writes ``render(**params) -> Figure`` and calls
   ``index``, so the sliders keep working in the browser without a kernel.
 """
 
+import inspect
 import io
 import itertools
 import numbers
@@ -52,6 +53,7 @@ def slider_demo(render, grid, *, static=None, labels=None, start=None, title=Non
     labels = _validated_subset("labels", labels or {}, grid)
     start_point = {name: values[0] for name, values in grid.items()}
     start_point.update(_validated_start(start or {}, grid))
+    _check_runs(runs or {}, start_point)
     if static is None:
         static = os.environ.get(STATIC_ENV_VAR, "").strip() == "1"
     DEMOS.append({"title": title or getattr(render, "__name__", "demo"), "grid": grid, "runs": dict(runs or {})})
@@ -125,6 +127,16 @@ def _render_png(render, params):
     finally:
         plt.close(figure)
     return buffer.getvalue()
+
+
+def _check_runs(runs, point):
+    """Each run must be callable with the grid's parameters, as the benchmark calls it."""
+    for framework, run in runs.items():
+        try:
+            inspect.signature(run).bind(**point)
+        except TypeError as error:
+            raise TypeError(f"runs[{framework!r}] must take the grid's parameters "
+                            f"{', '.join(point)} as keywords: {error}") from None
 
 
 def _validated_grid(grid):

@@ -232,3 +232,14 @@ def test_demos_are_recorded_for_the_benchmark(monkeypatch):
     run = lambda lr: None  # noqa: E731
     slider_demo(CountingRender(), {"lr": [0.1, 1.0]}, static=False, title="demo", runs={"PyTorch": run})
     assert sliders.DEMOS == [{"title": "demo", "grid": {"lr": (0.1, 1.0)}, "runs": {"PyTorch": run}}]
+
+
+@pytest.mark.parametrize("run", [lambda x, kernel: None, lambda lr, batch_size, extra: None, lambda: None])
+def test_a_run_that_cannot_take_the_grid_parameters_is_refused(run):
+    with pytest.raises(TypeError, match=r"runs\['Keras'\] must take the grid's parameters lr, batch_size"):
+        slider_demo(CountingRender(), GRID, static=False, runs={"Keras": run})
+
+
+def test_runs_taking_the_grid_parameters_are_accepted():
+    slider_demo(CountingRender(), GRID, static=False,
+                runs={"PyTorch": lambda lr, batch_size: None, "Keras": lambda **params: None})
