@@ -9,8 +9,10 @@ derivation stops the notebook (and ``tests/test_math_chapters.py``, which runs
 the math chapters on their own). ``checks.table()`` shows every check made.
 """
 
+import html
+import re
+
 import numpy as np
-import pandas as pd
 
 TOLERANCE = 1e-6
 
@@ -80,6 +82,63 @@ class FormulaChecks:
         return len(self.rows)
 
     def table(self):
-        """A DataFrame: one row per check, the largest absolute error per reference."""
-        frame = pd.DataFrame(self.rows).set_index("formula")
-        return frame.style.format("{:.1e}", na_rep="–")
+        """Every check made, as a table: one row per check, the largest absolute
+        error per reference (shown as HTML in Jupyter, as MyST Markdown in the book)."""
+        return ChecksTable(self.rows)
+
+
+# Column headings for the reference names that the chapters use.
+REFERENCE_NAMES = {"torch": "PyTorch", "tensorflow": "TensorFlow", "keras": "Keras",
+                   "finite_differences": "finite differences"}
+# A formula named "(math-fc-loss) loss value" refers to the equation labelled math-fc-loss.
+EQUATION_LABEL = re.compile(r"\((?P<label>[\w-]+)\)\s*(?P<text>.*)")
+
+
+class ChecksTable:
+    """The rows of a FormulaChecks log, rendered for readers.
+
+    ``_repr_html_`` gives a styled table for Jupyter and Colab. ``_repr_markdown_``
+    gives a MyST table in which an equation label becomes a link to its numbered
+    equation ({eq} role); the book prefers it (``nb_mime_priority_overrides``).
+    """
+
+    def __init__(self, rows):
+        self.rows = list(rows)
+        self.references = list(dict.fromkeys(name for row in self.rows
+                                             for name in row if name != "formula"))
+
+    def _header(self):
+        return ["formula"] + [REFERENCE_NAMES.get(name, name.replace("_", " "))
+                              for name in self.references]
+
+    def _errors(self, row):
+        return [f"{row[name]:.1e}" if name in row else "–" for name in self.references]
+
+    def _repr_markdown_(self):
+        def formula(text):
+            match = EQUATION_LABEL.fullmatch(text)
+            escaped = re.sub(r"([\\`*_|<>\[\]])", r"\\\1", match["text"] if match else text)
+            return f"{{eq}}`{match['label']}` {escaped}" if match else escaped
+
+        header = self._header()
+        lines = ["| " + " | ".join(header) + " |",
+                 "|" + "---|" + "--:|" * (len(header) - 1)]
+        lines += ["| " + " | ".join([formula(row["formula"]), *self._errors(row)]) + " |"
+                  for row in self.rows]
+        caption = "Largest absolute difference between the hand-derived value and each reference."
+        return caption + "\n\n" + "\n".join(lines) + "\n"
+
+    def _repr_html_(self):
+        cell = "padding:0.2em 0.8em;border-bottom:1px solid #ccc;"
+        head = "".join(f'<th style="{cell}text-align:{"left" if i == 0 else "right"}">'
+                       f"{html.escape(name)}</th>" for i, name in enumerate(self._header()))
+        body = "".join(
+            f'<tr><td style="{cell}text-align:left">{html.escape(row["formula"])}</td>'
+            + "".join(f'<td style="{cell}text-align:right">{error}</td>'
+                      for error in self._errors(row)) + "</tr>"
+            for row in self.rows)
+        return (f'<table class="dlsbs-checks" style="border-collapse:collapse">'
+                f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
+
+    def __repr__(self):
+        return f"<{len(self.rows)} formula checks>"

@@ -23,7 +23,21 @@ def test_a_passing_check_is_recorded_with_its_error():
     error = checks.check("y = 2x", np.array([2.0, 4.0]), exact=np.array([2.0, 4.0 + 1e-9]))
     assert error == pytest.approx(1e-9)
     assert len(checks) == 1
-    assert "y = 2x" in checks.table().to_html()
+    assert "y = 2x" in checks.table()._repr_html_()
+
+
+def test_the_table_links_equation_labels_and_names_the_references():
+    checks = FormulaChecks()
+    checks.check("(math-fc-loss) loss |value| of h_t", np.ones(2), torch=np.ones(2),
+                 finite_differences=np.ones(2) + 2e-9)
+    checks.check("no label", np.ones(1), tensorflow=np.ones(1))
+    markdown = checks.table()._repr_markdown_()
+    rows = [line for line in markdown.splitlines() if line.startswith("|")]
+    assert rows[0] == "| formula | PyTorch | finite differences | TensorFlow |"
+    assert rows[2] == "| {eq}`math-fc-loss` loss \\|value\\| of h\\_t | 0.0e+00 | 2.0e-09 | – |"
+    assert rows[3] == "| no label | – | – | 0.0e+00 |"
+    html = checks.table()._repr_html_()
+    assert html.count("<tr>") == 3 and "<th" in html and "finite differences" in html
 
 
 @pytest.mark.parametrize("wrong", [np.array([2.0, 4.1]), np.array([2.0, np.nan])])
