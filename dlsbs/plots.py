@@ -4,7 +4,7 @@ import math
 
 import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.ticker import MaxNLocator
+from matplotlib.ticker import AutoLocator, MaxNLocator, NullLocator
 
 DIVERGENCE_THRESHOLD = 1e6
 TITLE_SIZE = 13
@@ -21,13 +21,17 @@ def first_divergence(values, *, threshold=DIVERGENCE_THRESHOLD):
     return int(indices[0]) if indices.size else None
 
 
-def plot_curve(ax, values, *, label, x=None, threshold=DIVERGENCE_THRESHOLD, **plot_kwargs):
+def plot_curve(ax, values, *, label, x=None, threshold=DIVERGENCE_THRESHOLD, cut_at=None,
+               **plot_kwargs):
     """Plot a per-epoch curve, cut before the first divergence; returns the Line2D or None.
 
     ``x`` defaults to epochs 1..N. If the run diverged, an ✕ marks the last finite
     value (or the bottom edge when there is none) and "<label>: diverged at epoch N"
     (N = 1-based position in ``values``) is written on the axes, stacked under earlier
-    messages. Returns None when nothing finite was plotted.
+    messages. ``cut_at`` is a divergence found in another curve of the same run (e.g.
+    ``first_divergence(losses)`` for its accuracy curve, which stays finite after the
+    loss has blown up): the curve stops there too. While nothing finite is plotted on the
+    axes, its meaningless y ticks are hidden. Returns None when nothing finite was plotted.
     """
     values = np.asarray(values, dtype=float)
     if x is None:
@@ -37,12 +41,21 @@ def plot_curve(ax, values, *, label, x=None, threshold=DIVERGENCE_THRESHOLD, **p
     if len(x) != len(values):
         raise ValueError(f"x has {len(x)} entries but values has {len(values)}")
     diverged_at = first_divergence(values, threshold=threshold)
+    if cut_at is not None and (diverged_at is None or cut_at < diverged_at):
+        diverged_at = cut_at
 
     line = None
     color = plot_kwargs.get("color")
     if diverged_at != 0:
         (line,) = ax.plot(x[:diverged_at], values[:diverged_at], label=label, **plot_kwargs)
         color = line.get_color()
+        if isinstance(ax.yaxis.get_major_locator(), NullLocator):
+            ax.yaxis.set_major_locator(AutoLocator())  # data at last: ticks back
+            ax.autoscale(axis="y")
+    elif not any(np.isfinite(np.asarray(other.get_ydata(), dtype=float)).any()
+                 for other in ax.get_lines() if other.get_transform() == ax.transData):
+        ax.yaxis.set_major_locator(NullLocator())  # no data: a y scale would mean nothing
+        ax.set_ylim(0, 1)
     if diverged_at is None:
         return line
 

@@ -153,3 +153,22 @@ def test_message_and_marker_take_the_curves_colour():
     colours = [text.get_color() for text in messages(ax)]
     assert colours == [second.get_color(), cycle[2]]
     plt.close(figure)
+
+
+def test_an_axes_with_nothing_finite_shows_no_y_scale(ax):
+    plot_curve(ax, [np.inf, np.inf], label="PyTorch")
+    ax.figure.canvas.draw()
+    assert [tick.get_text() for tick in ax.get_yticklabels()] == []
+    plot_curve(ax, [3.0, 2.0], label="Keras")  # a finite run brings the scale back
+    ax.figure.canvas.draw()
+    low, high = ax.get_ylim()
+    assert len(ax.get_yticks()) > 1 and low <= 2.0 and high >= 3.0
+
+
+def test_cut_at_stops_a_finite_curve_where_its_run_diverged(ax):
+    losses, accuracy = [2.3, np.nan, np.nan], [0.3, 0.1, 0.1]
+    line = plot_curve(ax, accuracy, label="PyTorch", cut_at=first_divergence(losses))
+    assert list(line.get_xdata()) == [1]
+    assert [text.get_text() for text in messages(ax)] == ["PyTorch: diverged at epoch 2"]
+    line = plot_curve(ax, [0.5, 0.6], label="Keras", cut_at=None)
+    assert len(line.get_xdata()) == 2 and len(messages(ax)) == 1
