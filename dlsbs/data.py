@@ -32,6 +32,8 @@ __all__ = [
     "load_fashion_mnist",
     "fashion_mnist_subset",
     "load_digits_images",
+    "train_val_split",
+    "keras_dataset",
 ]
 
 FASHION_CLASSES = (
@@ -284,3 +286,60 @@ def load_digits_images() -> tuple[np.ndarray, np.ndarray]:
     """
     images, labels = _digits()
     return images.copy(), labels.copy()
+
+
+def train_val_split(x, y, *, n_val=None, val_fraction=None, seed: int = 0):
+    """Hold out a validation set: ``(x_train, y_train, x_val, y_val)``.
+
+    Give exactly one of ``n_val`` (a count) or ``val_fraction`` (in (0, 1)).
+    Integer labels are split stratified (each class keeps its share, as far as
+    the count allows); any other ``y`` (e.g. regression targets) at random.
+    Deterministic for a given ``seed``; both parts keep the original order.
+    Choices (epochs, learning rate, penalty) are made on the validation part:
+    the test set is touched once, at the end.
+    """
+    x, y = np.asarray(x), np.asarray(y)
+    if len(x) != len(y):
+        raise ValueError(f"x has {len(x)} examples but y has {len(y)}")
+    if (n_val is None) == (val_fraction is None):
+        raise ValueError("give exactly one of n_val or val_fraction")
+    if val_fraction is not None:
+        if not 0 < val_fraction < 1:
+            raise ValueError(f"val_fraction must be in (0, 1), got {val_fraction!r}")
+        n_val = round(val_fraction * len(y))
+    n_val = _check_count("n_val", n_val, len(y) - 1)
+    rng = np.random.default_rng(seed)
+    if np.issubdtype(y.dtype, np.integer) and y.ndim == 1:
+        classes, counts = np.unique(y, return_counts=True)
+        per_class = np.floor(counts * n_val / len(y)).astype(int)
+        short = n_val - per_class.sum()  # hand out the rounding remainder, largest classes first
+        per_class[np.argsort(-counts, kind="stable")[:short]] += 1
+        val = np.concatenate([rng.choice(np.flatnonzero(y == c), k, replace=False)
+                              for c, k in zip(classes, per_class)])
+    else:
+        val = rng.choice(len(y), n_val, replace=False)
+    is_val = np.zeros(len(y), dtype=bool)
+    is_val[val] = True
+    return x[~is_val], y[~is_val], x[is_val], y[is_val]
+
+
+def keras_dataset(x, y=None, *, batch_size: int, shuffle: bool = False, seed: int = 0):
+    """NumPy arrays as a batched ``tf.data.Dataset`` for Keras ``fit``/``evaluate``/``predict``.
+
+    Why not pass the arrays to ``fit`` directly? On CPU machines like the ones
+    this book is built on, Keras ``fit`` with NumPy input stalls for 0.7-20 s
+    after training while TensorFlow's input pipeline is torn down. A dataset
+    whose autotuning is switched off (``options.autotune.enabled = False``) has
+    no such stall; the results are the same. ``shuffle=True`` reshuffles every
+    epoch with a seeded order (so call ``fit(dataset, shuffle=False)``: ``fit`` cannot
+    shuffle a dataset and warns when asked to). Plumbing only: in Colab, ``fit(x, y)``
+    works too.
+    """
+    import tensorflow as tf  # lazy: only the Keras twins need it
+
+    data = tf.data.Dataset.from_tensor_slices(x if y is None else (x, y))
+    if shuffle:
+        data = data.shuffle(len(x), seed=seed, reshuffle_each_iteration=True)
+    options = tf.data.Options()
+    options.autotune.enabled = False  # the stall described above
+    return data.batch(batch_size).with_options(options)

@@ -293,3 +293,52 @@ def test_digits_images():
     assert images.min() == 0.0 and images.max() == 1.0
     assert labels.shape == (1797,) and labels.dtype == np.int64
     assert set(labels.tolist()) == set(range(10))
+
+
+def test_train_val_split_is_stratified_disjoint_and_seeded():
+    y = np.repeat(np.arange(3), [50, 30, 20])
+    x = np.arange(100) * 10
+    x_tr, y_tr, x_val, y_val = data.train_val_split(x, y, val_fraction=0.2, seed=1)
+    assert len(x_val) == 20 and len(x_tr) == 80
+    assert np.bincount(y_val).tolist() == [10, 6, 4]  # each class keeps its share
+    assert sorted(np.r_[x_tr, x_val].tolist()) == x.tolist()  # a partition of the data
+    assert np.array_equal(y_val, y[x_val // 10])  # each example keeps its label
+    again = data.train_val_split(x, y, val_fraction=0.2, seed=1)
+    assert np.array_equal(again[2], x_val)
+    other = data.train_val_split(x, y, val_fraction=0.2, seed=2)
+    assert not np.array_equal(other[2], x_val)
+
+
+def test_train_val_split_hands_out_the_rounding_remainder():
+    y = np.repeat(np.arange(3), [5, 5, 5])
+    *_, y_val = data.train_val_split(np.zeros((15, 2)), y, n_val=4)
+    assert len(y_val) == 4 and set(np.bincount(y_val, minlength=3)) <= {1, 2}
+
+
+def test_train_val_split_of_regression_targets_is_random():
+    x, y = np.arange(10.0), np.linspace(0, 1, 10)
+    x_tr, y_tr, x_val, y_val = data.train_val_split(x, y, n_val=3)
+    assert len(x_val) == 3 and np.allclose(y_val, x_val / 9)
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({}, "exactly one"),
+    ({"n_val": 2, "val_fraction": 0.5}, "exactly one"),
+    ({"val_fraction": 1.0}, "val_fraction"),
+    ({"n_val": 10}, "n_val"),
+])
+def test_train_val_split_rejects_bad_sizes(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        data.train_val_split(np.zeros(10), np.zeros(10, dtype=int), **kwargs)
+
+
+def test_keras_dataset_batches_in_order_or_seeded_shuffle():
+    pytest.importorskip("tensorflow")
+    x, y = np.arange(10, dtype="float32")[:, None], np.arange(10)
+    batches = list(data.keras_dataset(x, y, batch_size=4).as_numpy_iterator())
+    assert [len(b[1]) for b in batches] == [4, 4, 2]
+    assert np.concatenate([b[1] for b in batches]).tolist() == list(range(10))
+    shuffled = data.keras_dataset(x, y, batch_size=10, shuffle=True, seed=3)
+    first, second = (next(shuffled.as_numpy_iterator())[1] for _ in range(2))
+    assert sorted(first) == list(range(10)) and first.tolist() != list(range(10))
+    assert not shuffled.options().autotune.enabled
