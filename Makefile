@@ -13,7 +13,7 @@ export TF_ENABLE_ONEDNN_OPTS := 0
 export KERAS_BACKEND := tensorflow
 export PYTHONHASHSEED := 0
 
-.PHONY: book test unit notebooks browser vendor pair benchmark clean
+.PHONY: book test unit notebooks browser vendor pair benchmark seeds clean
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,12 @@ test: unit notebooks
 # Re-generate notebooks/*.ipynb from their book/*.md sources.
 pair: $(STAMP)
 	$(BIN)/jupytext --sync $$(grep -rl "^kernelspec:" book --include="*.md")
+
+# Every notebook again with two other seeds: asserts and claims must not hold by luck.
+seeds: $(STAMP)
+	for seed in 1 2; do \
+	  DLSBS_SEED=$$seed DLSBS_OFFLINE=1 $(BIN)/python -m pytest -q --nbval-lax -p no:cacheprovider notebooks || exit 1; \
+	done
 
 benchmark: $(STAMP)
 	$(BIN)/python scripts/benchmark.py

@@ -10,7 +10,10 @@ slider demo's per-framework run function (registered through ``slider_demo(runs=
 few grid points: the median is the time one slider move costs in that framework.
 
 This is a measurement, not a test: it asserts nothing and prints two Markdown tables.
-Usage: python scripts/benchmark.py [--only SUBSTRING] [--points N] [--static]
+With --seed N every chapter runs with ``SEED = N`` (its setup cell reads the environment
+variable DLSBS_SEED), so that a claim or an assert that holds for one seed only shows up.
+
+Usage: python scripts/benchmark.py [--only SUBSTRING] [--points N] [--static] [--seed N]
 """
 
 import argparse
@@ -76,7 +79,10 @@ def main():
     parser.add_argument("--points", type=int, default=5, help="grid points timed per demo")
     parser.add_argument("--static", action="store_true",
                         help="execute as the book build does: every slider grid precomputed")
+    parser.add_argument("--seed", type=int, default=0,
+                        help="the chapters' SEED (through the DLSBS_SEED environment variable)")
     args = parser.parse_args()
+    os.environ["DLSBS_SEED"] = str(args.seed)  # the kernels inherit the environment
     if args.static:
         os.environ["DLSBS_STATIC_WIDGETS"] = "1"
     else:

@@ -66,3 +66,27 @@ def test_citations_link_to_the_bibliography_of_their_own_page():
                 assert href.startswith("#"), f"{html.name}: a citation links to another page: {href}"
                 assert f'id="{href[1:]}" role="doc-biblioentry"' in text, (html.name, href)
     assert cited, "no citation found in the book"
+
+
+LEAKED_REPR = re.compile(r"&lt;(?:Axes|Figure|Variable|matplotlib\.|keras\.|tensorflow\.|torch\.)"
+                         r"[^\n]{0,120}?&gt;|&lt;[\w.]+ (?:object )?at 0x[0-9a-f]+&gt;")
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=lambda s: s.name)
+def test_no_python_object_repr_leaks_into_the_page(source):
+    # A plotting call as a cell's last line prints e.g. <Axes: ...> under the figure.
+    leaks = LEAKED_REPR.findall(page(source).read_text(encoding="utf-8"))
+    assert not leaks, f"object reprs in {page(source).name}: {leaks[:3]} (end the line with ';')"
+
+
+@pytest.mark.parametrize("source", [s for s in SOURCES if s.parent.name == "math"],
+                         ids=lambda s: s.name)
+def test_the_checks_table_links_every_check_to_its_numbered_equation(source):
+    text = page(source).read_text(encoding="utf-8")
+    tables = [t for t in re.findall(r"<table.*?</table>", text, flags=re.S)
+              if "finite differences" in t or "PyTorch" in t]
+    assert tables, "no table of formula checks"
+    rows = re.findall(r"<tr.*?</tr>", tables[-1], flags=re.S)[1:]
+    assert rows and all('href="#equation-' in row for row in rows), (
+        "every check in the table should link to its equation")
+    assert "(math-" not in tables[-1], "raw equation labels in the checks table"
