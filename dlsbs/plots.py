@@ -112,7 +112,8 @@ def show_images(images, labels=None, *, ncols=8, title, class_names=None):
     ncols = min(ncols, len(images))
     nrows = math.ceil(len(images) / ncols)
     figure, axes = plt.subplots(
-        nrows, ncols, figsize=(1.5 * ncols, 1.7 * nrows + 0.6), squeeze=False, layout="constrained"
+        nrows, ncols, figsize=(min(1.5 * ncols, 9.0), 1.7 * nrows + 0.6), squeeze=False,
+        layout="constrained",  # at most 9 in wide: captions stay readable at the book width
     )
     low, high = float(images.min()), float(images.max())
     for index, ax in enumerate(axes.flat):

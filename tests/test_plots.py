@@ -172,3 +172,9 @@ def test_cut_at_stops_a_finite_curve_where_its_run_diverged(ax):
     assert [text.get_text() for text in messages(ax)] == ["PyTorch: diverged at epoch 2"]
     line = plot_curve(ax, [0.5, 0.6], label="Keras", cut_at=None)
     assert len(line.get_xdata()) == 2 and len(messages(ax)) == 1
+
+
+def test_show_images_fits_the_book_width():
+    figure = show_images(np.zeros((16, 4, 4)), list(range(16)), ncols=8, title="t")
+    assert figure.get_size_inches()[0] <= 9.0  # captions stay >= 9 px at the book's width
+    plt.close(figure)
